@@ -1,2 +1,3 @@
 export * from './dynamodb-local.js'
 export * from './free-port.js'
+export * from './cognito-local.js'
