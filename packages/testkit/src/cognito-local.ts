@@ -3,7 +3,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { CognitoIdentityProviderClient, ListUserPoolsCommand } from '@aws-sdk/client-cognito-identity-provider'
+import {
+  CognitoIdentityProviderClient,
+  ListUserPoolsCommand,
+} from '@aws-sdk/client-cognito-identity-provider'
 import { freePort } from './free-port.js'
 
 export interface CognitoLocal {
@@ -39,7 +42,9 @@ function cognitoLocalEntry(): string {
  * Starts cognito-local on 127.0.0.1 with its issuer set to the address it listens on, so the
  * tokens it signs name an issuer whose JWKS is really there.
  */
-export async function startCognitoLocal(options: StartCognitoLocalOptions = {}): Promise<CognitoLocal> {
+export async function startCognitoLocal(
+  options: StartCognitoLocalOptions = {},
+): Promise<CognitoLocal> {
   const port = options.port ?? (await freePort())
   const endpoint = `http://127.0.0.1:${port}`
   const ownsDataDir = options.dataDir === undefined
@@ -97,7 +102,9 @@ export async function startCognitoLocal(options: StartCognitoLocalOptions = {}):
         break
       } catch (err) {
         if (Date.now() > deadline) {
-          throw new Error(`cognito-local did not answer on ${endpoint}: ${(err as Error).message}\n${output}`)
+          throw new Error(
+            `cognito-local did not answer on ${endpoint}: ${(err as Error).message}\n${output}`,
+          )
         }
         await new Promise((resolve) => setTimeout(resolve, 100))
       }

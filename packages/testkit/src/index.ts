@@ -1,3 +1,3 @@
+export * from './cognito-local.js'
 export * from './dynamodb-local.js'
 export * from './free-port.js'
-export * from './cognito-local.js'

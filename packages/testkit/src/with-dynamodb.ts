@@ -12,6 +12,9 @@ export const DYNAMODB_ENDPOINT_VARIABLE = 'DYNAMODB_ENDPOINT'
  * Usage: with-dynamodb <command> [args...]
  */
 async function main(argv: string[]): Promise<number> {
+  // The AWS SDK warns about Node.js 20 on every process; tests silence it, services do not.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
+
   const [command, ...args] = argv
   if (!command) {
     process.stderr.write('usage: with-dynamodb <command> [args...]\n')
@@ -25,7 +28,6 @@ async function main(argv: string[]): Promise<number> {
       env: {
         ...process.env,
         [DYNAMODB_ENDPOINT_VARIABLE]: local.endpoint,
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       },
     })
     const forward = (signal: NodeJS.Signals) => child.kill(signal)

@@ -24,11 +24,23 @@ t.test('cognito-local issues tokens whose issuer serves a JWKS', async (t) => {
   const pool = await client.send(new CreateUserPoolCommand({ PoolName: 'test' }))
   const poolId = pool.UserPool?.Id ?? ''
   const app = await client.send(
-    new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'cli', ExplicitAuthFlows: ['USER_PASSWORD_AUTH'] }),
+    new CreateUserPoolClientCommand({
+      UserPoolId: poolId,
+      ClientName: 'cli',
+      ExplicitAuthFlows: ['USER_PASSWORD_AUTH'],
+    }),
   )
   const clientId = app.UserPoolClient?.ClientId ?? ''
-  await client.send(new SignUpCommand({ ClientId: clientId, Username: 'ada@example.com', Password: 'Correct-horse-1' }))
-  await client.send(new AdminConfirmSignUpCommand({ UserPoolId: poolId, Username: 'ada@example.com' }))
+  await client.send(
+    new SignUpCommand({
+      ClientId: clientId,
+      Username: 'ada@example.com',
+      Password: 'Correct-horse-1',
+    }),
+  )
+  await client.send(
+    new AdminConfirmSignUpCommand({ UserPoolId: poolId, Username: 'ada@example.com' }),
+  )
   const auth = await client.send(
     new InitiateAuthCommand({
       ClientId: clientId,
@@ -42,6 +54,8 @@ t.test('cognito-local issues tokens whose issuer serves a JWKS', async (t) => {
   t.equal(claims.iss, cognito.issuerFor(poolId))
   t.equal(claims.token_use, 'access')
 
-  const jwks = (await (await fetch(`${cognito.issuerFor(poolId)}/.well-known/jwks.json`)).json()) as { keys: unknown[] }
+  const jwks = (await (
+    await fetch(`${cognito.issuerFor(poolId)}/.well-known/jwks.json`)
+  ).json()) as { keys: unknown[] }
   t.ok(jwks.keys.length > 0)
 })

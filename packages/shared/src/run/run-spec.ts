@@ -78,14 +78,17 @@ export const RunSpecSchema = Type.Object(
       Type.Record(
         Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,254}$' }),
         Type.String({ maxLength: 4096 }),
-        { description: 'Extra environment variables for every node.' },
+        { additionalProperties: false, description: 'Extra environment variables for every node.' },
       ),
     ),
     hyperparameters: Type.Optional(
       Type.Record(
-        Type.String({ minLength: 1, maxLength: 128 }),
+        Type.String({ pattern: '^[A-Za-z0-9_.:/-]{1,128}$' }),
         Type.Union([Type.String({ maxLength: 1024 }), Type.Number(), Type.Boolean()]),
-        { description: 'Passed to the job as JSON in RUN_HYPERPARAMETERS.' },
+        {
+          additionalProperties: false,
+          description: 'Passed to the job as JSON in RUN_HYPERPARAMETERS.',
+        },
       ),
     ),
     timeoutSeconds: Type.Integer({
@@ -103,9 +106,12 @@ export const RunSpecSchema = Type.Object(
     ),
     tags: Type.Optional(
       Type.Record(
-        Type.String({ minLength: 1, maxLength: 128, pattern: '^(?!aws:)[\\w .:/=+\\-@]+$' }),
+        Type.String({ pattern: '^(?!aws:)[\\w .:/=+\\-@]{1,128}$' }),
         Type.String({ maxLength: 256, pattern: '^[\\w .:/=+\\-@]*$' }),
-        { description: 'Tags copied to the Batch job and its resources.' },
+        {
+          additionalProperties: false,
+          description: 'Tags copied to the Batch job and its resources.',
+        },
       ),
     ),
   },
