@@ -26,9 +26,16 @@ let failed = 0
 let skipped = 0
 const failures = []
 
-for (const group of ['packages', 'apps']) {
-  for (const workspace of readdirSync(join(root, group))) {
-    const results = join(root, group, workspace, '.tap', 'test-results')
+const workspaces = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).workspaces
+const folders = workspaces.flatMap((pattern) =>
+  pattern.endsWith('/*')
+    ? readdirSync(join(root, pattern.slice(0, -2))).map((name) => join(pattern.slice(0, -2), name))
+    : [pattern],
+)
+
+{
+  for (const folder of folders) {
+    const results = join(root, folder, '.tap', 'test-results')
     for (const file of resultFiles(results)) {
       const lines = readFileSync(file, 'utf8').split('\n')
       let points = 0
