@@ -1,0 +1,6 @@
+export { type BatchLocal, startBatchLocal } from './batch-local.js'
+export type { JobStateChangeEvent } from './events/job-state-change.js'
+export type { EventDeliveryOptions } from './events/lambda-event-publisher.js'
+export { BATCH_LOG_GROUP } from './logs/log-store.js'
+export { CAPACITY_TAG } from './model/queue-capacity.js'
+export { BatchLocalConfigurationError, type BatchLocalOptions } from './options.js'
