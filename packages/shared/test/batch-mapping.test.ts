@@ -136,3 +136,16 @@ t.test('a failure with no reason at all ends UNKNOWN', async (t) => {
   const mapped = mapBatchJob({ status: 'FAILED' })
   t.equal(mapped?.endReason, 'UNKNOWN')
 })
+
+t.test('a child stopped after the main node is not blamed', async (t) => {
+  const mapped = mapBatchJob(
+    { status: 'FAILED', attempts: [{ container: { exitCode: 5 } }] },
+    undefined,
+    [
+      { nodeIndex: 0, status: 'FAILED', exitCode: 5, stoppedAt: 100 },
+      { nodeIndex: 1, status: 'FAILED', exitCode: 143, stoppedAt: 150 },
+    ],
+  )
+  t.equal(mapped?.endReason, 'APPLICATION_ERROR')
+  t.equal(mapped?.endDetail, 'the main node exited with code 5')
+})

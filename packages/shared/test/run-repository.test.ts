@@ -374,3 +374,36 @@ t.test('admins list every run, by status or all', async (t) => {
     [run.runId],
   )
 })
+
+t.test('the worker reads a status oldest first', async (t) => {
+  const context = await setup(t)
+  const ids: string[] = []
+  for (let i = 0; i < 5; i++) {
+    const { run } = await context.runs.create({
+      userId: 'alice',
+      spec: validSpec(),
+      now: new Date(Date.UTC(2026, 0, 1, 0, 0, i)),
+    })
+    ids.push(run.runId)
+  }
+
+  const first = await context.runs.listByStatus('QUEUED', { limit: 3, oldestFirst: true })
+  const second = await context.runs.listByStatus('QUEUED', {
+    limit: 3,
+    oldestFirst: true,
+    ...(first.nextCursor && { cursor: first.nextCursor }),
+  })
+
+  t.same(
+    [...first.items, ...second.items].map((run) => run.runId),
+    ids,
+  )
+  await t.rejects(
+    context.runs.listByStatus('QUEUED', {
+      limit: 3,
+      ...(first.nextCursor && { cursor: first.nextCursor }),
+    }),
+    /cursor/,
+    'a cursor keeps its order',
+  )
+})

@@ -42,9 +42,15 @@ const LOGS_TARGET_PREFIX = 'Logs_20140328.'
  * `x-amzn-ErrorType` header and in `__type`, which is where the AWS SDK looks for it.
  */
 export function createApiServer(routes: ApiRoutes, logger: Logger): Server {
-  return createServer((request, response) => {
+  const server = createServer((request, response) => {
     void handleRequest(routes, logger, request, response)
   })
+  // The AWS SDK keeps connections alive for longer than Node's default of 5 s. A server that
+  // closes an idle socket as the client reuses it makes the request fail with ECONNRESET, and
+  // SubmitJob is never retried, so idle sockets stay open for a minute.
+  server.keepAliveTimeout = 60_000
+  server.headersTimeout = 65_000
+  return server
 }
 
 async function handleRequest(

@@ -42,6 +42,7 @@ export async function queryPage<T extends object>(input: QueryPageInput): Promis
     input.partition.value,
     input.sortBeginsWith ?? '',
     input.filter?.value ?? '',
+    input.newestFirst ? 'desc' : 'asc',
   ])
   let startKey = input.cursor === undefined ? undefined : input.cursors.decode(input.cursor, scope)
 

@@ -64,6 +64,8 @@ export interface ListRunsOptions {
   status?: RunStatus
   limit: number
   cursor?: string
+  /** Read oldest first, as the worker does so that a backlog is served in order. */
+  oldestFirst?: boolean
 }
 
 /** The runs table: runs, their status transitions, worker leases and idempotency records. */
@@ -583,7 +585,10 @@ export class RunRepository {
     return this.#list(RUN_INDEXES.byUser, 'userId', userId, options)
   }
 
-  /** Runs in one status, newest first: the worker's view of active runs and an admin filter. */
+  /**
+   * Runs in one status, newest first unless `oldestFirst`: the worker's view of the runs it
+   * must act on, and an admin filter.
+   */
   listByStatus(
     status: RunStatus,
     options: Omit<ListRunsOptions, 'status'>,
@@ -614,7 +619,7 @@ export class RunRepository {
       partition: { attribute: partitionAttribute, value: partitionValue },
       sortAttribute: 'createdKey',
       tableKeys: ['runId'],
-      newestFirst: true,
+      newestFirst: !options.oldestFirst,
       limit: options.limit,
       cursor: options.cursor,
       ...(filterStatus && { filter: { attribute: 'status', value: filterStatus } }),

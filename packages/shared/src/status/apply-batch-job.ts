@@ -41,6 +41,7 @@ function detailsOf(job: BatchJobView, mapped: MappedBatchState): RunDetails {
  * @param job - the job as DescribeJobs or the state-change event shows it
  * @param nodes - per-node details of a failed multi-node job, to name the node that died
  * @param extra - further details to store with a change, such as log stream names
+ * @param mainNode - index of the main node of a multi-node job
  */
 export async function applyBatchJob(
   deps: FinishDependencies,
@@ -48,6 +49,7 @@ export async function applyBatchJob(
   job: BatchJobView,
   nodes: readonly BatchNodeView[] = [],
   extra: RunDetails = {},
+  mainNode = 0,
 ): Promise<ApplyResult> {
   for (let attempt = 1; ; attempt++) {
     const run = await deps.runs.get(runId, { consistent: true })
@@ -59,7 +61,7 @@ export async function applyBatchJob(
     }
 
     const intent = run.cancelKind && run.cancelRequestedAt ? { kind: run.cancelKind } : undefined
-    const mapped = mapBatchJob(job, intent, nodes)
+    const mapped = mapBatchJob(job, intent, nodes, mainNode)
     if (!mapped || !canTransition(run, mapped)) {
       return { outcome: 'unchanged', run }
     }

@@ -89,17 +89,25 @@ function exitCodeOf(job: BatchJobView): number | undefined {
   return job.container?.exitCode ?? lastAttempt(job)?.container?.exitCode
 }
 
-/** The child node that failed first, for a multi-node job whose main node failed. */
+/**
+ * The child node that failed first, for a multi-node job whose main node failed. Batch stops
+ * the remaining children once the main node exits, so only children that stopped before the
+ * main node can be the cause.
+ */
 function firstFailedChild(
   nodes: readonly BatchNodeView[],
   mainNode: number,
 ): BatchNodeView | undefined {
+  const mainStoppedAt = nodes.find((node) => node.nodeIndex === mainNode)?.stoppedAt
   const failed = nodes.filter(
     (node) =>
       node.nodeIndex !== mainNode &&
       node.status === 'FAILED' &&
       node.exitCode !== undefined &&
-      node.exitCode !== 0,
+      node.exitCode !== 0 &&
+      (mainStoppedAt === undefined ||
+        node.stoppedAt === undefined ||
+        node.stoppedAt < mainStoppedAt),
   )
   failed.sort(
     (a, b) => (a.stoppedAt ?? Number.MAX_SAFE_INTEGER) - (b.stoppedAt ?? Number.MAX_SAFE_INTEGER),
