@@ -33,30 +33,28 @@ const folders = workspaces.flatMap((pattern) =>
     : [pattern],
 )
 
-{
-  for (const folder of folders) {
-    const results = join(root, folder, '.tap', 'test-results')
-    for (const file of resultFiles(results)) {
-      const lines = readFileSync(file, 'utf8').split('\n')
-      let points = 0
-      let plan
-      for (const line of lines) {
-        const planMatch = /^1\.\.(\d+)/.exec(line)
-        if (planMatch) plan = Number(planMatch[1])
-        const point = /^(not ok|ok) \d+/.exec(line)
-        if (!point) continue
-        points++
-        if (/# SKIP/i.test(line)) skipped++
-        else if (point[1] === 'ok') passed++
-        else {
-          failed++
-          failures.push(`${file}: ${line}`)
-        }
-      }
-      if (plan === undefined || plan !== points) {
+for (const folder of folders) {
+  const results = join(root, folder, '.tap', 'test-results')
+  for (const file of resultFiles(results)) {
+    const lines = readFileSync(file, 'utf8').split('\n')
+    let points = 0
+    let plan
+    for (const line of lines) {
+      const planMatch = /^1\.\.(\d+)/.exec(line)
+      if (planMatch) plan = Number(planMatch[1])
+      const point = /^(not ok|ok) \d+/.exec(line)
+      if (!point) continue
+      points++
+      if (/# SKIP/i.test(line)) skipped++
+      else if (point[1] === 'ok') passed++
+      else {
         failed++
-        failures.push(`${file}: plan ${plan ?? 'missing'}, ${points} test points`)
+        failures.push(`${file}: ${line}`)
       }
+    }
+    if (plan === undefined || plan !== points) {
+      failed++
+      failures.push(`${file}: plan ${plan ?? 'missing'}, ${points} test points`)
     }
   }
 }
