@@ -1,0 +1,41 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import type {
+  ActivityRepository,
+  QueueCatalog,
+  RunRepository,
+  TableNames,
+  UserRepository,
+} from '@trainplane/shared'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { CognitoClaims, CognitoVerifier } from './auth/cognito-verifier.js'
+import type { Principal } from './auth/principal.js'
+import type { ApiConfig } from './config.js'
+import type { ActivityRecorder } from './plugins/app/activity.js'
+
+/** What the plugins add to the Fastify instance and request, typed once for every route. */
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: ApiConfig
+    dynamoDb: { client: DynamoDBClient; document: DynamoDBDocumentClient }
+    tables: TableNames
+    repositories: { runs: RunRepository; users: UserRepository; activity: ActivityRepository }
+    queueCatalog: QueueCatalog
+    verifier: CognitoVerifier
+    activity: ActivityRecorder
+    /** onRequest hook: verifies the bearer token and sets `request.principal`. */
+    authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>
+  }
+
+  interface FastifyRequest {
+    /** The verified caller; set by `authenticate` on every /v1 route. */
+    principal: Principal
+  }
+}
+
+declare module '@fastify/jwt' {
+  interface FastifyJWT {
+    payload: CognitoClaims
+    user: CognitoClaims
+  }
+}
