@@ -25,9 +25,11 @@ import configPlugin from './plugins/external/config.js'
 import dynamoDbPlugin from './plugins/external/dynamodb.js'
 import openApiPlugin from './plugins/external/openapi.js'
 import rateLimitPlugin from './plugins/external/rate-limit.js'
+import runTokenAuthenticationPlugin from './plugins/external/run-token-authentication.js'
 import securityHeadersPlugin from './plugins/external/security-headers.js'
 import healthRoutes from './routes/health.js'
 import v1Routes from './routes/v1/index.js'
+import reportingRoutes from './routes/v1/reporting/index.js'
 
 /** Longest path parameter routed; run ids are 30 characters. */
 const MAX_PATH_PARAMETER_LENGTH = 100
@@ -50,6 +52,7 @@ interface ApiPluginOptions {
 /**
  * The API as one plugin, loaded in order: external plugins (configuration, AWS clients,
  * authentication, security headers, rate limit, OpenAPI), application plugins, then routes.
+ * The reporting routes take a run token instead of a Cognito token.
  */
 export const apiPlugin = fp<ApiPluginOptions>(
   async (fastify, { config, overrides }) => {
@@ -59,6 +62,7 @@ export const apiPlugin = fp<ApiPluginOptions>(
       overrides.dynamoDb ? { clients: overrides.dynamoDb } : {},
     )
     await fastify.register(authenticationPlugin, overrides.now ? { now: overrides.now } : {})
+    await fastify.register(runTokenAuthenticationPlugin)
     await fastify.register(securityHeadersPlugin)
     await fastify.register(rateLimitPlugin)
     await fastify.register(openApiPlugin)
@@ -71,6 +75,8 @@ export const apiPlugin = fp<ApiPluginOptions>(
 
     await fastify.register(healthRoutes)
     await fastify.register(v1Routes, { prefix: '/v1' })
+    // Beside v1Routes rather than inside, so the Cognito hook does not apply to them.
+    await fastify.register(reportingRoutes, { prefix: '/v1' })
   },
   { name: 'trainplane-api' },
 )

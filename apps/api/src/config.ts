@@ -34,6 +34,9 @@ const EnvironmentSchema = Type.Object({
   DEFAULT_SHARE_IDENTIFIER: Type.String({ pattern: SHARE_IDENTIFIER_PATTERN, default: 'default' }),
   QUEUE_CATALOG_PATH: Type.String({ minLength: 1 }),
   CURSOR_SIGNING_KEY: Type.String({ minLength: 1 }),
+  RUN_TOKEN_KEY: Type.String({ minLength: 1 }),
+  RUN_REPORT_GRACE_SECONDS: Type.Integer({ minimum: 0, maximum: 86_400, default: 600 }),
+  METRIC_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 180 }),
   TRUSTED_PROXIES: Type.String({ default: '' }),
   CORS_ORIGINS: Type.String({ default: '' }),
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 300 }),
@@ -73,6 +76,11 @@ export interface ApiConfig {
   queueCatalogPath: string
   queueCatalog: QueueCatalog
   cursorSigningKey: string
+  /** Verifies the RUN_TOKEN of training jobs; the worker signs tokens with the same key. */
+  runTokenKey: string
+  /** How long after a run ends its training code may still report, in seconds. */
+  runReportGraceSeconds: number
+  metricRetentionDays: number
   trustedProxies: string[]
   corsOrigins: string[]
   rateLimitPerMinute: number
@@ -86,7 +94,7 @@ export interface ApiConfig {
   logLevel: (typeof LOG_LEVELS)[number]
 }
 
-/** The cursor key signs list cursors with HMAC-SHA256, which wants at least 32 bytes of key. */
+/** Both keys are HMAC-SHA256 keys (list cursors, run tokens), which want at least 32 bytes. */
 const MIN_KEY_BYTES = 32
 
 /**
@@ -113,10 +121,12 @@ export function loadConfig(env: Record<string, string | undefined>): ApiConfig {
     )
   }
 
-  if (Buffer.byteLength(environment.CURSOR_SIGNING_KEY, 'utf8') < MIN_KEY_BYTES) {
-    throw new ConfigurationError(
-      `CURSOR_SIGNING_KEY is too short; use at least ${MIN_KEY_BYTES} bytes of random data`,
-    )
+  for (const name of ['CURSOR_SIGNING_KEY', 'RUN_TOKEN_KEY'] as const) {
+    if (Buffer.byteLength(environment[name], 'utf8') < MIN_KEY_BYTES) {
+      throw new ConfigurationError(
+        `${name} is too short; use at least ${MIN_KEY_BYTES} bytes of random data`,
+      )
+    }
   }
 
   if (environment.KEEP_ALIVE_TIMEOUT_MS >= environment.CONNECTION_TIMEOUT_MS) {
@@ -150,6 +160,9 @@ export function loadConfig(env: Record<string, string | undefined>): ApiConfig {
     queueCatalogPath: environment.QUEUE_CATALOG_PATH,
     queueCatalog,
     cursorSigningKey: environment.CURSOR_SIGNING_KEY,
+    runTokenKey: environment.RUN_TOKEN_KEY,
+    runReportGraceSeconds: environment.RUN_REPORT_GRACE_SECONDS,
+    metricRetentionDays: environment.METRIC_RETENTION_DAYS,
     trustedProxies: parseTrustedProxies(environment.TRUSTED_PROXIES),
     corsOrigins: parseCorsOrigins(environment.CORS_ORIGINS),
     rateLimitPerMinute: environment.RATE_LIMIT_PER_MINUTE,

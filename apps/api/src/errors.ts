@@ -48,6 +48,23 @@ export const AuthExpiredError = createError(
   401,
 )
 
+// Run tokens, on the routes training code reports through. Fixed messages, as above.
+export const RunTokenMissingError = createError(
+  'API_ERR_RUN_TOKEN_MISSING',
+  'missing run token; send the header Authorization: Bearer <RUN_TOKEN of the run>',
+  401,
+)
+export const RunTokenInvalidError = createError(
+  'API_ERR_RUN_TOKEN_INVALID',
+  'the run token is not valid for this run; report with the RUN_TOKEN the run was started with',
+  401,
+)
+export const RunTokenExpiredError = createError(
+  'API_ERR_RUN_TOKEN_EXPIRED',
+  'the run token has expired; the run can no longer report',
+  401,
+)
+
 // Request shape.
 export const ValidationError = createError<[string]>('API_ERR_VALIDATION', '%s', 400)
 export const InvalidJsonError = createError(
@@ -118,6 +135,23 @@ export const AdminOnlyError = createError<[string]>(
   'API_ERR_ADMIN_ONLY',
   '%s is for admins only; members of the admin group may use it',
   403,
+)
+
+// Metrics and results.
+export const RunReportingClosedError = createError<[string, number]>(
+  'API_ERR_RUN_REPORTING_CLOSED',
+  'run %s ended more than %d seconds ago and accepts no more metrics or results',
+  409,
+)
+export const ResultsTooLargeError = createError<[number, number]>(
+  'API_ERR_RESULTS_TOO_LARGE',
+  'the results are %d bytes of JSON, more than the limit of %d; report large artifacts elsewhere and keep a reference in the results',
+  413,
+)
+export const ResultsNotFoundError = createError<[string]>(
+  'API_ERR_RESULTS_NOT_FOUND',
+  'run %s has not reported results yet; they appear once its training code sends them',
+  404,
 )
 
 // Service.

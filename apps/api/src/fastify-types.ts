@@ -3,6 +3,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type {
   ActivityRepository,
   QueueCatalog,
+  ResultsRepository,
   RunRepository,
   TableNames,
   UserRepository,
@@ -19,17 +20,26 @@ declare module 'fastify' {
     config: ApiConfig
     dynamoDb: { client: DynamoDBClient; document: DynamoDBDocumentClient }
     tables: TableNames
-    repositories: { runs: RunRepository; users: UserRepository; activity: ActivityRepository }
+    repositories: {
+      runs: RunRepository
+      users: UserRepository
+      activity: ActivityRepository
+      results: ResultsRepository
+    }
     queueCatalog: QueueCatalog
     verifier: CognitoVerifier
     activity: ActivityRecorder
     /** onRequest hook: verifies the bearer token and sets `request.principal`. */
     authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>
+    /** onRequest hook: verifies the run token and sets `request.reportingRunId`. */
+    authenticateRunToken: (request: FastifyRequest, reply: FastifyReply) => Promise<void>
   }
 
   interface FastifyRequest {
     /** The verified caller; set by `authenticate` on every /v1 route. */
     principal: Principal
+    /** The run a verified run token may report to; null on routes without a run token. */
+    reportingRunId: string | null
   }
 }
 

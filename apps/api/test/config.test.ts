@@ -14,6 +14,7 @@ function environment(
     COGNITO_CLIENT_IDS: 'client-a, client-b',
     QUEUE_CATALOG_PATH: writeCatalog(t),
     CURSOR_SIGNING_KEY: 'k'.repeat(32),
+    RUN_TOKEN_KEY: 'r'.repeat(32),
     ...overrides,
   }
 }
@@ -37,6 +38,8 @@ t.test('fills defaults and derives the JWKS URL from the issuer', async (t) => {
   t.same(config.corsOrigins, [])
   t.equal(config.queueCatalog.queues.length, 2)
   t.notOk(config.aws.dynamoDbEndpoint)
+  t.equal(config.runReportGraceSeconds, 600)
+  t.equal(config.metricRetentionDays, 180)
 })
 
 t.test('parses numbers, booleans and lists', async (t) => {
@@ -72,6 +75,13 @@ t.test('stops with a message naming the variable', async (t) => {
     ],
     ['no client ids', { COGNITO_CLIENT_IDS: ' , ' }, /^COGNITO_CLIENT_IDS is empty/],
     ['short cursor key', { CURSOR_SIGNING_KEY: 'short' }, /^CURSOR_SIGNING_KEY is too short/],
+    ['missing run token key', { RUN_TOKEN_KEY: undefined }, /^RUN_TOKEN_KEY is missing/],
+    ['short run token key', { RUN_TOKEN_KEY: 'r'.repeat(31) }, /^RUN_TOKEN_KEY is too short/],
+    [
+      'grace period over a day',
+      { RUN_REPORT_GRACE_SECONDS: '86401' },
+      /^RUN_REPORT_GRACE_SECONDS is invalid/,
+    ],
     ['unknown log level', { LOG_LEVEL: 'loud' }, /^LOG_LEVEL is invalid: use one of fatal, error/],
     [
       'bad proxy',

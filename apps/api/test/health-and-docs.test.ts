@@ -39,6 +39,7 @@ t.test('readyz is 503 naming each dependency that is down', async (t) => {
     COGNITO_CLIENT_IDS: 'cli',
     QUEUE_CATALOG_PATH: writeCatalog(t),
     CURSOR_SIGNING_KEY: randomBytes(32).toString('hex'),
+    RUN_TOKEN_KEY: randomBytes(32).toString('hex'),
     LOG_LEVEL: 'silent',
   })
   const app = await buildApp(config, { dynamoDb: unreachable })

@@ -190,6 +190,7 @@ t.test('the server process starts, serves and stops cleanly on SIGTERM', async (
     COGNITO_CLIENT_IDS: 'cli',
     QUEUE_CATALOG_PATH: writeCatalog(t),
     CURSOR_SIGNING_KEY: randomBytes(32).toString('hex'),
+    RUN_TOKEN_KEY: randomBytes(32).toString('hex'),
     LOG_LEVEL: 'info',
   })
   t.teardown(() => {

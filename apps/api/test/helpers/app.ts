@@ -44,6 +44,7 @@ export async function startTestApp(
     COGNITO_CLIENT_IDS: options.clientIds.join(','),
     QUEUE_CATALOG_PATH: writeCatalog(t),
     CURSOR_SIGNING_KEY: randomBytes(32).toString('hex'),
+    RUN_TOKEN_KEY: randomBytes(32).toString('hex'),
     LOG_LEVEL: options.captureLogs ? 'info' : 'silent',
     ...options.env,
   })

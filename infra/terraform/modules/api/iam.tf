@@ -101,6 +101,14 @@ data "aws_iam_policy_document" "api_task" {
   }
 
   statement {
+    # Training jobs report metric points (BatchWriteItem) and results (PutItem) through the
+    # API; people read them back (Query, GetItem).
+    sid       = "ReportAndReadResults"
+    actions   = ["dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]
+    resources = [var.table_arns["results"]]
+  }
+
+  statement {
     # The readiness probe checks that the runs table answers.
     sid       = "CheckReadiness"
     actions   = ["dynamodb:DescribeTable"]

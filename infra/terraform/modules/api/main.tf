@@ -43,6 +43,7 @@ locals {
   # Injected by ECS from Secrets Manager with the execution role (ECS developer guide,
   # "Pass Secrets Manager secrets through environment variables").
   api_secrets = {
+    RUN_TOKEN_KEY      = var.secret_arns.run_token_key
     CURSOR_SIGNING_KEY = var.secret_arns.cursor_signing_key
   }
 

@@ -13,7 +13,9 @@ const MAX_PATH_IN_MESSAGE = 200
 export default fp(
   async (fastify) => {
     fastify.setErrorHandler(async (err, request, reply) => {
-      const error = toApiError(err, request, fastify.config.bodyLimitBytes)
+      // The reporting routes allow larger bodies than the API's default.
+      const bodyLimit = request.routeOptions.bodyLimit ?? fastify.config.bodyLimitBytes
+      const error = toApiError(err, request, bodyLimit)
 
       if (error.statusCode >= 500) {
         request.log.error({ err, code: error.code }, 'request failed')

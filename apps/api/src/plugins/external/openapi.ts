@@ -15,12 +15,17 @@ export default fp(
         info: {
           title: 'trainplane API',
           description:
-            'Submit and follow distributed training runs. Every /v1 route needs a Cognito access token.',
+            'Submit and follow distributed training runs. Every /v1 route needs a Cognito access token, except the two that training jobs report metrics and results through, which need the run token.',
           version: '1.0.0',
         },
         components: {
           securitySchemes: {
             cognito: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+            runToken: {
+              type: 'http',
+              scheme: 'bearer',
+              description: 'The RUN_TOKEN a training job receives; it reports for that run only.',
+            },
           },
         },
       },
