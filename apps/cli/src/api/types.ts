@@ -74,9 +74,6 @@ export interface UserProfile {
   lastSeenAt?: string
 }
 
-// NOTE: the API does not serve GET /v1/runs/:id/metrics and /results yet. These two shapes
-// follow MetricPoint, RunResults and Page in @trainplane/shared's ResultsRepository.
-
 /** One metric point, as the training code reported it. */
 export interface MetricPoint {
   name: string
