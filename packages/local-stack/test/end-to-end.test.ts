@@ -80,6 +80,7 @@ t.test('main job runs end to end on the local stack', async (t) => {
   const home = mkdtempSync(join(tmpdir(), 'trainplane-e2e-'))
   const env = {
     ...process.env,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     TRAINPLANE_LOCAL_DIR: join(home, 'data'),
     TRAINPLANE_CONFIG_DIR: join(home, 'config'),
     TRAINPLANE_API_PORT: '0',
