@@ -323,13 +323,13 @@ t.test('commands against the real API', async (t) => {
     t.match(both.stderr, /use either --user or --all-users, not both/)
   })
 
-  t.test('results route absent from the API', async (t) => {
+  t.test('results not yet reported', async (t) => {
     const runId = await submit()
 
     const result = await cli(['results', runId])
 
     t.equal(result.code, 1)
-    t.match(result.stderr, /\(API_ERR_ROUTE_NOT_FOUND\)/)
+    t.match(result.stderr, /\(API_ERR_RESULTS_NOT_FOUND\)/)
   })
 
   /** Finds the run a concurrent `submit --wait` created, by its unique name. */

@@ -78,6 +78,7 @@ export async function startTestApi(
     COGNITO_CLIENT_IDS: cognito.clientId,
     QUEUE_CATALOG_PATH: catalogPath,
     CURSOR_SIGNING_KEY: randomBytes(32).toString('hex'),
+    RUN_TOKEN_KEY: randomBytes(32).toString('hex'),
     LOG_LEVEL: 'silent',
   })
   const app = await buildApp(config, { dynamoDb: { client: db.client, document: db.document } })
