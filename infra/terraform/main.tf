@@ -110,6 +110,8 @@ module "api" {
   batch_job_queue_arns      = values(module.batch.job_queue_arns)
   batch_job_definition_arns = module.batch.job_definition_arns
   batch_job_arn_pattern     = module.batch.job_arn_pattern
+  batch_log_group_name      = module.batch.log_group_name
+  batch_log_group_arn       = module.batch.log_group_arn
 
   api = {
     image_tag             = var.images.api

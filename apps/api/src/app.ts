@@ -1,3 +1,4 @@
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs'
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { createLogger } from '@trainplane/shared'
@@ -17,10 +18,12 @@ import { typeBoxValidatorCompiler } from './http/typebox-validator.js'
 import { describeValidation, validationMessage } from './http/validation-problems.js'
 import activityPlugin from './plugins/app/activity.js'
 import errorHandlerPlugin from './plugins/app/error-handler.js'
+import nodeLogsPlugin from './plugins/app/node-logs.js'
 import queueCatalogPlugin from './plugins/app/queue-catalog.js'
 import repositoriesPlugin from './plugins/app/repositories.js'
 import requestLifecyclePlugin from './plugins/app/request-lifecycle.js'
 import authenticationPlugin from './plugins/external/authentication.js'
+import cloudWatchLogsPlugin from './plugins/external/cloudwatch-logs.js'
 import configPlugin from './plugins/external/config.js'
 import dynamoDbPlugin from './plugins/external/dynamodb.js'
 import openApiPlugin from './plugins/external/openapi.js'
@@ -38,6 +41,8 @@ const MAX_PATH_PARAMETER_LENGTH = 100
 export interface AppOverrides {
   /** DynamoDB clients owned by the caller, who destroys them. */
   dynamoDb?: { client: DynamoDBClient; document: DynamoDBDocumentClient }
+  /** CloudWatch Logs client owned by the caller, who destroys it. */
+  cloudWatchLogs?: CloudWatchLogsClient
   /** Logger instead of the pino logger built from LOG_LEVEL. */
   logger?: FastifyBaseLogger
   /** Clock for the JWKS refetch interval, in epoch milliseconds. */
@@ -61,6 +66,10 @@ export const apiPlugin = fp<ApiPluginOptions>(
       dynamoDbPlugin,
       overrides.dynamoDb ? { clients: overrides.dynamoDb } : {},
     )
+    await fastify.register(
+      cloudWatchLogsPlugin,
+      overrides.cloudWatchLogs ? { client: overrides.cloudWatchLogs } : {},
+    )
     await fastify.register(authenticationPlugin, overrides.now ? { now: overrides.now } : {})
     await fastify.register(runTokenAuthenticationPlugin)
     await fastify.register(securityHeadersPlugin)
@@ -72,6 +81,7 @@ export const apiPlugin = fp<ApiPluginOptions>(
     await fastify.register(repositoriesPlugin)
     await fastify.register(queueCatalogPlugin)
     await fastify.register(activityPlugin)
+    await fastify.register(nodeLogsPlugin)
 
     await fastify.register(healthRoutes)
     await fastify.register(v1Routes, { prefix: '/v1' })

@@ -21,6 +21,10 @@ const EnvironmentSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
   AWS_REGION: Type.String({ minLength: 1 }),
   DYNAMODB_ENDPOINT: Type.Optional(Type.String({ minLength: 1 })),
+  LOGS_ENDPOINT: Type.Optional(Type.String({ minLength: 1 })),
+  // Batch's default awslogs group (AWS Batch user guide, "Using the awslogs log driver");
+  // Terraform's job definitions name their own group and set it here.
+  BATCH_LOG_GROUP: Type.String({ minLength: 1, maxLength: 512, default: '/aws/batch/job' }),
   TABLE_PREFIX: Type.String({ pattern: TABLE_PREFIX_PATTERN.source }),
   COGNITO_ISSUER: Type.String({ minLength: 1 }),
   COGNITO_JWKS_URL: Type.Optional(Type.String({ minLength: 1 })),
@@ -59,7 +63,9 @@ const environmentValidator = Compile(EnvironmentSchema)
 export interface ApiConfig {
   host: string
   port: number
-  aws: { region: string; dynamoDbEndpoint?: string }
+  aws: { region: string; dynamoDbEndpoint?: string; logsEndpoint?: string }
+  /** CloudWatch Logs group of the training nodes' output. */
+  batchLogGroup: string
   tablePrefix: string
   cognito: {
     issuer: string
@@ -113,6 +119,9 @@ export function loadConfig(env: Record<string, string | undefined>): ApiConfig {
   const dynamoDbEndpoint = environment.DYNAMODB_ENDPOINT
     ? parseHttpUrl('DYNAMODB_ENDPOINT', environment.DYNAMODB_ENDPOINT)
     : undefined
+  const logsEndpoint = environment.LOGS_ENDPOINT
+    ? parseHttpUrl('LOGS_ENDPOINT', environment.LOGS_ENDPOINT)
+    : undefined
 
   const clientIds = splitList(environment.COGNITO_CLIENT_IDS)
   if (clientIds.length === 0) {
@@ -143,8 +152,10 @@ export function loadConfig(env: Record<string, string | undefined>): ApiConfig {
     aws: {
       region: environment.AWS_REGION,
       ...(dynamoDbEndpoint !== undefined && { dynamoDbEndpoint }),
+      ...(logsEndpoint !== undefined && { logsEndpoint }),
     },
     tablePrefix: environment.TABLE_PREFIX,
+    batchLogGroup: environment.BATCH_LOG_GROUP,
     cognito: {
       issuer,
       jwksUrl,

@@ -154,6 +154,23 @@ export const ResultsNotFoundError = createError<[string]>(
   404,
 )
 
+// Node logs.
+export const LogNodeOutOfRangeError = createError<[number, string, number]>(
+  'API_ERR_LOG_NODE_OUT_OF_RANGE',
+  'node %d does not exist: run %s has %d nodes, numbered from 0',
+  400,
+)
+export const LogAttemptOutOfRangeError = createError<[number, string, number]>(
+  'API_ERR_LOG_ATTEMPT_OUT_OF_RANGE',
+  'attempt %d has not started: run %s is on attempt %d; attempts are numbered from 1',
+  400,
+)
+export const LogsUnavailableError = createError<[{ cause: unknown }?]>(
+  'API_ERR_LOGS_UNAVAILABLE',
+  'CloudWatch Logs is throttling or unavailable; retry after a short wait',
+  503,
+)
+
 // Service.
 export const NotReadyError = createError<[string]>('API_ERR_NOT_READY', 'not ready: %s', 503)
 export const ShuttingDownError = createError(

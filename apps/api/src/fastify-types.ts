@@ -1,3 +1,4 @@
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs'
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type {
@@ -12,6 +13,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { CognitoClaims, CognitoVerifier } from './auth/cognito-verifier.js'
 import type { Principal } from './auth/principal.js'
 import type { ApiConfig } from './config.js'
+import type { NodeLogReader } from './logs/node-log-reader.js'
 import type { ActivityRecorder } from './plugins/app/activity.js'
 
 /** What the plugins add to the Fastify instance and request, typed once for every route. */
@@ -20,6 +22,7 @@ declare module 'fastify' {
     config: ApiConfig
     dynamoDb: { client: DynamoDBClient; document: DynamoDBDocumentClient }
     tables: TableNames
+    cloudWatchLogs: CloudWatchLogsClient
     repositories: {
       runs: RunRepository
       users: UserRepository
@@ -29,6 +32,7 @@ declare module 'fastify' {
     queueCatalog: QueueCatalog
     verifier: CognitoVerifier
     activity: ActivityRecorder
+    nodeLogs: NodeLogReader
     /** onRequest hook: verifies the bearer token and sets `request.principal`. */
     authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>
     /** onRequest hook: verifies the run token and sets `request.reportingRunId`. */

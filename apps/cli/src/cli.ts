@@ -3,6 +3,7 @@ import { registerActivity } from './commands/activity.js'
 import { registerCancel } from './commands/cancel.js'
 import { registerLogin } from './commands/login.js'
 import { registerLogout } from './commands/logout.js'
+import { registerLogs } from './commands/logs.js'
 import { registerMetrics } from './commands/metrics.js'
 import { registerProfile } from './commands/profile.js'
 import { registerQueues } from './commands/queues.js'
@@ -55,7 +56,7 @@ function buildProgram(invocation: Invocation): Command {
       'after',
       `
 Exit codes: 0 success, 1 request failed, 2 invalid usage or input,
-3 run FAILED and 4 run CANCELLED (under --wait and watch).`,
+3 run FAILED and 4 run CANCELLED (under --wait, watch and logs --follow).`,
     )
     .hook('preAction', (_program, actionCommand) => invocation.useGlobalOptions(actionCommand))
 
@@ -69,6 +70,7 @@ Exit codes: 0 success, 1 request failed, 2 invalid usage or input,
   registerWatch(program, invocation)
   registerCancel(program, invocation)
   registerMetrics(program, invocation)
+  registerLogs(program, invocation)
   registerResults(program, invocation)
   registerActivity(program, invocation)
   registerProfile(program, invocation)

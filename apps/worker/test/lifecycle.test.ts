@@ -42,6 +42,11 @@ t.test('2-node run goes from QUEUED to SUCCEEDED', async (t) => {
   t.ok(finished.endedAt, 'end time stored')
   t.equal(finished.leaseOwner, undefined, 'no lease left behind')
   t.strictSame(Object.keys(finished.logStreams ?? {}).sort(), ['0', '1'], 'a log stream per node')
+  t.strictSame(
+    finished.logStreamsByAttempt?.['1'],
+    finished.logStreams,
+    'the streams stored under attempt 1 too',
+  )
   const statuses = finished.history.map((entry) => entry.status)
   t.strictSame(statuses.slice(0, 3), ['QUEUED', 'SUBMITTING', 'SUBMITTED'])
   t.equal(finished.history.at(-1)?.status, 'SUCCEEDED')

@@ -234,6 +234,8 @@ async function startComponents(
       PORT: String(ports.api.port),
       COGNITO_ISSUER: issuer,
       COGNITO_CLIENT_IDS: clientId,
+      // batch-local serves the nodes' logs (GetLogEvents) on its Batch endpoint.
+      LOGS_ENDPOINT: batchLocal.endpoint,
     },
   })
   await waitForHttp('the API', `${apiUrl}/readyz`)

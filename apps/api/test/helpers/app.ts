@@ -24,6 +24,8 @@ export interface TestAppOptions {
   now?: AppOverrides['now']
   /** DynamoDB clients for the app instead of the test tables' own. */
   dynamoDb?: AppOverrides['dynamoDb']
+  /** CloudWatch Logs client for the app, such as one pointed at batch-local. */
+  cloudWatchLogs?: AppOverrides['cloudWatchLogs']
 }
 
 /**
@@ -61,6 +63,7 @@ export async function startTestApp(
     dynamoDb: options.dynamoDb ?? { client: db.client, document: db.document },
     ...(logger && { logger }),
     ...(options.now && { now: options.now }),
+    ...(options.cloudWatchLogs && { cloudWatchLogs: options.cloudWatchLogs }),
   })
   t.teardown(() => app.close())
   await app.ready()

@@ -34,6 +34,10 @@ export async function startJwksServer(
     response.writeHead(200, { 'content-type': 'application/json' })
     response.end(JSON.stringify({ keys: current.map((key) => key.jwk) }))
   })
+  // Node's fetch reuses idle connections. Under load, the default 5 s keep-alive lets the
+  // server close one just as the next fetch reuses it, which fails that refetch and makes
+  // the request counts flaky, so idle connections stay open for the length of a test.
+  server.keepAliveTimeout = 120_000
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   t.teardown(
     () =>

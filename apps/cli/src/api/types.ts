@@ -87,3 +87,20 @@ export interface RunResults {
   results: Record<string, unknown>
   reportedAt: string
 }
+
+/** One line of a node's log. */
+export interface LogLine {
+  timestamp: string
+  message: string
+}
+
+/** A page of a node's log, as GET /v1/runs/:id/logs returns it. */
+export interface LogPage {
+  runId: string
+  node: number
+  attempt: number
+  runStatus: RunStatus
+  status: 'AVAILABLE' | 'NOT_STARTED' | 'NO_STREAM_YET'
+  lines: LogLine[]
+  nextCursor?: string
+}

@@ -62,6 +62,7 @@ export async function startTestApi(
   t: { teardown(fn: () => unknown): void },
   cognito: TestCognito,
   configDir: string,
+  overrides: { cloudWatchLogs?: unknown } = {},
 ): Promise<TestApi> {
   const db = await setupTestDynamoDb(t)
   const catalogPath = join(configDir, 'queue-catalog.json')
@@ -81,7 +82,10 @@ export async function startTestApi(
     RUN_TOKEN_KEY: randomBytes(32).toString('hex'),
     LOG_LEVEL: 'silent',
   })
-  const app = await buildApp(config, { dynamoDb: { client: db.client, document: db.document } })
+  const app = await buildApp(config, {
+    dynamoDb: { client: db.client, document: db.document },
+    ...overrides,
+  })
   const url = await app.listen({ host: '127.0.0.1', port: 0 })
   t.teardown(() => app.close())
 

@@ -1,5 +1,5 @@
 import type { JobDetail } from '@aws-sdk/client-batch'
-import type { BatchJobView, BatchNodeView, RunRecord } from '@trainplane/shared'
+import type { BatchJobView, BatchNodeView, RunDetails, RunRecord } from '@trainplane/shared'
 
 /**
  * Helpers for the nodes of a multi-node parallel job. Batch describes the job as a whole
@@ -88,33 +88,74 @@ export function jobView(job: JobDetail, mainNodeJob: JobDetail | undefined): Bat
   return exitCode === undefined ? view : { ...view, container: { ...view.container, exitCode } }
 }
 
+/** Log stream details the monitor stores on a run. */
+export type LogStreamDetails = Pick<RunDetails, 'logStreams' | 'logStreamsByAttempt'>
+
 /**
- * Log stream names by node index, merged into what the run already stores. Returns undefined
- * when nothing new was learnt, so no write is needed.
+ * Log stream names of one node job (or container job) by attempt number. Batch lists each
+ * finished attempt's stream in `attempts`, and the attempt in progress in `container`, which
+ * after the last attempt repeats that attempt's stream.
+ */
+function streamsByAttempt(job: JobDetail): Map<number, string> {
+  const streams = new Map<number, string>()
+  const attempts = job.attempts ?? []
+  attempts.forEach((attempt, index) => {
+    const name = attempt.container?.logStreamName
+    if (name) streams.set(index + 1, name)
+  })
+
+  const current = job.container?.logStreamName
+  if (current && ![...streams.values()].includes(current)) {
+    streams.set(attempts.length + 1, current)
+  }
+  return streams
+}
+
+/**
+ * Log stream names by node index (the latest attempt's) and by attempt and node, merged into
+ * what the run already stores. Returns undefined when nothing new was learnt, so no write is
+ * needed.
  */
 export function logStreamsOf(
   run: RunRecord,
   job: JobDetail,
   nodes: ReadonlyMap<number, JobDetail>,
-): Record<string, string> | undefined {
-  const found: Record<string, string> = {}
-  if (nodeCountOf(job) === undefined) {
-    const name = job.container?.logStreamName
-    if (name) found['0'] = name
-  }
-  for (const [index, node] of nodes) {
+): LogStreamDetails | undefined {
+  const found = new Map<number, JobDetail>()
+  if (nodeCountOf(job) === undefined) found.set(0, job)
+  for (const [index, node] of nodes) found.set(index, node)
+
+  const latest: Record<string, string> = {}
+  const byAttempt: Record<string, Record<string, string>> = {}
+  for (const [index, node] of found) {
     const name = node.container?.logStreamName
-    if (name) found[String(index)] = name
+    if (name) latest[String(index)] = name
+    for (const [attempt, stream] of streamsByAttempt(node)) {
+      byAttempt[String(attempt)] = { ...byAttempt[String(attempt)], [String(index)]: stream }
+    }
   }
 
   const stored = run.logStreams ?? {}
-  const changed = Object.entries(found).some(([index, name]) => stored[index] !== name)
-  return changed ? { ...stored, ...found } : undefined
+  const storedByAttempt = run.logStreamsByAttempt ?? {}
+  const latestChanged = Object.entries(latest).some(([index, name]) => stored[index] !== name)
+  const byAttemptChanged = Object.entries(byAttempt).some(([attempt, streams]) =>
+    Object.entries(streams).some(([index, name]) => storedByAttempt[attempt]?.[index] !== name),
+  )
+  if (!latestChanged && !byAttemptChanged) return undefined
+
+  const merged: Record<string, Record<string, string>> = { ...storedByAttempt }
+  for (const [attempt, streams] of Object.entries(byAttempt)) {
+    merged[attempt] = { ...merged[attempt], ...streams }
+  }
+  return { logStreams: { ...stored, ...latest }, logStreamsByAttempt: merged }
 }
 
-/** Checks that the run stores a log stream for every node of the job. */
+/**
+ * Checks that the run stores a log stream for every node of the job in its current attempt, so
+ * a retried job's new streams are still looked up.
+ */
 export function hasEveryLogStream(run: RunRecord, nodeCount: number): boolean {
-  const stored = run.logStreams ?? {}
+  const stored = run.logStreamsByAttempt?.[String(run.attempt)] ?? {}
   for (let index = 0; index < nodeCount; index++) {
     if (!stored[String(index)]) return false
   }

@@ -77,7 +77,7 @@ async function followRun(
   const candidates: BatchNodeView[] =
     job.status === 'FAILED' ? failureCandidates(nodes, mainNode) : []
   const logStreams = logStreamsOf(run, job, nodes)
-  const extra = logStreams ? { logStreams } : {}
+  const extra = logStreams ?? {}
 
   const intent = run.cancelKind && run.cancelRequestedAt ? { kind: run.cancelKind } : undefined
   const mapped = mapBatchJob(view, intent, candidates, mainNode)

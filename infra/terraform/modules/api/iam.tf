@@ -109,6 +109,15 @@ data "aws_iam_policy_document" "api_task" {
   }
 
   statement {
+    # GET /v1/runs/:id/logs reads the nodes' log streams. GetLogEvents is authorized on the
+    # log stream ARN, "<log group ARN>:log-stream:<name>" (Service Authorization Reference,
+    # Amazon CloudWatch Logs).
+    sid       = "ReadNodeLogs"
+    actions   = ["logs:GetLogEvents"]
+    resources = ["${trimsuffix(var.batch_log_group_arn, ":*")}:log-stream:*"]
+  }
+
+  statement {
     # The readiness probe checks that the runs table answers.
     sid       = "CheckReadiness"
     actions   = ["dynamodb:DescribeTable"]

@@ -24,12 +24,13 @@ locals {
   }
 
   # The API's environment: the variables of apps/api/src/config.ts that differ from their
-  # defaults on AWS. DYNAMODB_ENDPOINT stays unset, so the SDK uses the regional endpoint.
+  # defaults on AWS. DYNAMODB_ENDPOINT and LOGS_ENDPOINT stay unset, so the SDK uses the regional endpoints.
   api_environment = {
     HOST                  = "0.0.0.0"
     PORT                  = tostring(var.api.port)
     AWS_REGION            = data.aws_region.current.name
     TABLE_PREFIX          = var.table_prefix
+    BATCH_LOG_GROUP       = var.batch_log_group_name
     COGNITO_ISSUER        = var.cognito_issuer
     COGNITO_CLIENT_IDS    = join(",", var.cognito_client_ids)
     ADMIN_GROUP           = var.admin_group

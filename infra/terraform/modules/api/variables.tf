@@ -86,6 +86,16 @@ variable "batch_job_arn_pattern" {
   type        = string
 }
 
+variable "batch_log_group_name" {
+  description = "Log group the training jobs write to, which the API reads node logs from."
+  type        = string
+}
+
+variable "batch_log_group_arn" {
+  description = "ARN of the training jobs' log group; the API may read its streams only."
+  type        = string
+}
+
 variable "api" {
   description = "The API service: image tag, port, task size, scaling and request limits. The ALB checks health_check_path, the API's liveness probe. Checking readiness (/readyz) instead would take every task out whenever DynamoDB or the Cognito JWKS is briefly unreachable."
   type = object({

@@ -45,8 +45,10 @@ export interface RunRecord {
   leaseOwner?: string
   /** Epoch milliseconds. */
   leaseExpiresAt?: number
-  /** Log stream name per node index, as Batch reports them. */
+  /** Log stream name per node index, as Batch reports them: the latest attempt's. */
   logStreams?: Record<string, string>
+  /** Log stream names by Batch attempt number (from 1), then by node index. */
+  logStreamsByAttempt?: Record<string, Record<string, string>>
 }
 
 /** Fields a transition may set beside the status itself. */
@@ -64,5 +66,6 @@ export type RunDetails = Partial<
     | 'endDetail'
     | 'endedAt'
     | 'logStreams'
+    | 'logStreamsByAttempt'
   >
 >

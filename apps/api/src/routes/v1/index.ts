@@ -3,6 +3,7 @@ import activityRoutes from './activity.js'
 import meRoutes from './me.js'
 import queueRoutes from './queues.js'
 import cancelRunRoute from './runs/cancel-run.js'
+import getLogsRoute from './runs/get-logs.js'
 import getMetricsRoute from './runs/get-metrics.js'
 import getResultsRoute from './runs/get-results.js'
 import getRunRoute from './runs/get-run.js'
@@ -22,6 +23,7 @@ const v1Routes: FastifyPluginAsync = async (fastify) => {
   await fastify.register(cancelRunRoute)
   await fastify.register(getMetricsRoute)
   await fastify.register(getResultsRoute)
+  await fastify.register(getLogsRoute)
   await fastify.register(queueRoutes)
   await fastify.register(meRoutes)
   await fastify.register(activityRoutes)
