@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// npm links this file at install time, before the first build, so it only loads the built
-// command and says how to build it when it is missing.
+// npm links this file at install time, before the first build. It loads the built command,
+// or prints how to build it when the build output is missing.
 import { existsSync } from 'node:fs'
 
 const entry = new URL('../dist/main.js', import.meta.url)

@@ -1,13 +1,13 @@
 import type { RunRecord } from '@trainplane/shared'
 import { LogAttemptOutOfRangeError, LogNodeOutOfRangeError, withProblems } from '../errors.js'
 
-/** Where a node's log is, or why there is none to read. */
+/** The location of a node's log stream, or the reason it has none to read. */
 export type LogStreamLocation =
   | { status: 'AVAILABLE'; streamName: string }
   | { status: 'NOT_STARTED' }
   | { status: 'NO_STREAM_YET' }
 
-/** The run's current attempt, which is 0 until the run has a Batch job. */
+/** Returns the run's current Batch attempt, 1-based. A run without a job counts as attempt 1. */
 export function currentAttempt(run: RunRecord): number {
   return Math.max(run.attempt, 1)
 }

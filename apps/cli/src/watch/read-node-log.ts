@@ -25,8 +25,8 @@ export interface NodeLogOptions {
  * end. The end is the page whose cursor repeats the one sent, as CloudWatch returns the same
  * forward token when nothing is new.
  *
- * NOTE: the attempt is fixed by the first page, so following a run that Batch retries stays on
- * that attempt's stream until the run ends; pass `attempt` to read a later one.
+ * NOTE: the first page fixes the attempt, so following a run that Batch retries stays on that
+ * attempt's stream until the run ends. Passing `attempt` reads a later one.
  *
  * @returns the last page read
  */
@@ -63,8 +63,8 @@ export async function readNodeLog(
     if (!atEnd) continue
 
     // NOTE: the run's status is read before the page, so a terminal status means the node had
-    // stopped writing. CloudWatch can ingest a node's last lines a few seconds after that, and
-    // those lines are then not printed; run the command again to read them.
+    // stopped writing. CloudWatch can store a node's last lines a few seconds later, and those
+    // lines are not printed. Running the command again reads them.
     if (!options.follow || isTerminal(page.runStatus)) {
       return page
     }
