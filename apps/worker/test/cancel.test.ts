@@ -130,6 +130,8 @@ t.test('job that ended first keeps its own outcome', async (t) => {
   t.equal(finished.endReason, 'COMPLETED')
 })
 
+// NOTE: this test failed once in eight full runs on a loaded 2-core machine (the run did not
+// end CANCELLED); the cause is not yet found.
 t.test('cancel during submission ends without a job', async (t) => {
   const db = await setupTestDynamoDb(t)
   const { batch } = await startTestBatch(t)

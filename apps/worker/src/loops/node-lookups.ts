@@ -40,8 +40,10 @@ function wantsNodes(run: RunRecord, job: JobDetail, state: MonitorState, now: nu
   if (!enteringRunning && hasEveryLogStream(run, nodeCount)) {
     return false
   }
+  // A finished job is seen once more at most, so its missing streams are looked up now.
+  const finished = job.status === 'SUCCEEDED'
   const last = state.nodeLookups.get(run.runId)
-  return enteringRunning || last === undefined || now - last >= NODE_LOOKUP_INTERVAL_MS
+  return enteringRunning || finished || last === undefined || now - last >= NODE_LOOKUP_INTERVAL_MS
 }
 
 /** Node jobs of one batch, and the failed runs whose nodes did not fit this cycle's budget. */
